@@ -1,0 +1,12 @@
+export { createApp, type EscalationAppDeps } from './app.js';
+export { loadEscalationConfig, EscalationConfigSchema, type EscalationConfig } from './config.js';
+export { decide, DEFAULT_RULES, REASONS, type Decision, type EscalationRules, type ReasonCode } from './rules/decide.js';
+export { TicketStore, type TicketStoreOptions } from './tickets/ticket-store.js';
+export { deriveIdempotencyKey, ticketIdFor } from './tickets/ticket-id.js';
+export { TicketWorker, type TicketWorkerOptions } from './worker/ticket-worker.js';
+export type { ServiceDesk, CreateTicketOptions } from './desk/service-desk.js';
+export { LocalServiceDesk, type LocalServiceDeskOptions } from './desk/local-service-desk.js';
+export { ZendeskServiceDesk, type ZendeskServiceDeskOptions } from './desk/zendesk-service-desk.js';
+export { ServiceDeskError, isServiceDeskError } from './errors/service-desk-error.js';
+export { TicketInProgressError, isTicketInProgressError } from './errors/ticket-in-progress-error.js';
+export { createEscalationMetrics, type EscalationMetrics } from './metrics.js';

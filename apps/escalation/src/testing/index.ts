@@ -1,0 +1,1 @@
+export { startZendeskStandIn, type ZendeskStandIn, type ZendeskStandInOptions, type StandInTicket } from './zendesk-stand-in.js';

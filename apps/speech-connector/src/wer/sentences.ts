@@ -1,0 +1,43 @@
+/**
+ * The word-error-rate evaluation set: 36 help-center requests, one or more per intent, written separately
+ * from the language-model corpus (`src/lm/corpus.ts`) and held out from it (the LM build checks that none
+ * appears there verbatim). They use the domain vocabulary, in new combinations.
+ */
+export const WER_SENTENCES: readonly string[] = [
+  'I would like to reset the password on my account',
+  'I forgot the password for my Northwind account',
+  'the reset link in the email does not work',
+  'how do I create an account on your website',
+  'please delete my account and my data',
+  'I need to change the email address on my profile',
+  'I get an error when I try to register',
+  'how do I switch to my other account',
+  'how much is the fee if I cancel my order',
+  'what is the phone number for customer service',
+  'I want to talk to a real person please',
+  'do you offer free express delivery',
+  'how long does standard delivery take',
+  'my package has not arrived and it is late',
+  'I received a damaged tent and I am not happy',
+  'I would like to leave a review for the boots',
+  'there is a mistake on the invoice for my order',
+  'can you send me a copy of the invoice',
+  'I want to cancel the order I placed today',
+  'can I change the size of the jacket in my order',
+  'I would like to buy a sleeping bag',
+  'where is my order it has not shipped yet',
+  'my tracking number does not show anything',
+  'do you accept paypal or credit cards',
+  'my card was declined when I tried to pay',
+  'what is the return policy for boots',
+  'I want to return the backpack and get my money back',
+  'I have not received the refund for my jacket',
+  'when will I get my money back',
+  'I need to change the shipping address for my order',
+  'how do I add a new address to my account',
+  'please unsubscribe me from the newsletter',
+  'my order number is four five six seven eight nine',
+  'can I pay for my order with a gift card',
+  'I was charged twice for the same order',
+  'thank you for your help goodbye',
+];

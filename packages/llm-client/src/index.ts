@@ -1,0 +1,13 @@
+export { createLlmClient, LOCAL_EMBEDDING_MODEL, type LlmClient, type LlmClientDeps, type LlmLogger, type ChatRequest, type ChatResult, type EmbedResult, type ResponseFormat } from './client.js';
+export { llmConfigFromEnv, parseLlmConfig, inferTier, TASKS, TIERS, DEFAULT_LLM_ENDPOINT, DEFAULT_AZURE_API_VERSION, type Task, type Tier, type LlmClientConfig, type LlmClientConfigInput, type DeploymentConfig, type DeploymentConfigInput } from './config.js';
+export { PRICE_TABLE, priceFor, costUsd, usageFromProvider, type ModelPrice, type Usage } from './pricing.js';
+export { hashedNgramEmbedding, cosineSimilarity, type HashedEmbeddingOptions } from './embedding.js';
+export { exactCacheKey, semanticScope, type ChatMessage, type CacheKeyInput } from './cache-keys.js';
+export { ConnectionPool, aggregatePoolStats, type PoolStats, type BreakerStateName } from './pool.js';
+export { routeOrder, weightedOrder } from './router.js';
+export { SingleFlight } from './singleflight.js';
+export type { LlmEventMap, LlmEventName, LlmListener } from './events.js';
+export { PoolExhaustedError, isPoolExhaustedError } from './errors/pool-exhausted-error.js';
+export { LlmUnavailableError, isLlmUnavailableError, type AttemptFailure } from './errors/llm-unavailable-error.js';
+export { LlmRequestError, isLlmRequestError } from './errors/llm-request-error.js';
+export { LlmConfigError, isLlmConfigError } from './errors/llm-config-error.js';

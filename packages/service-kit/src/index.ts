@@ -1,0 +1,16 @@
+export { createServiceApp, type ServiceApp, type ServiceAppOptions, type ReadinessProbe } from './app.js';
+export { errorHandler, errorAnswer, type ErrorHandlerOptions, type ErrorAnswer } from './error-handler.js';
+export { validateBody, validateQuery, validateParams, fieldErrors, type FieldError } from './validate.js';
+export { requireJson, jsonBody, JSON_TYPES } from './json.js';
+export { loadConfig } from './config.js';
+export { startServer, type StartServerOptions, type RunningServer } from './server.js';
+export { createServiceClient, type ServiceClient, type ServiceClientOptions, type CallOptions, type ClientRetryOptions, type PreparedRequest } from './client.js';
+export { HttpError, isHttpError, type HttpErrorOptions } from './errors/http-error.js';
+export { NotFoundError, isNotFoundError } from './errors/not-found-error.js';
+export { UnauthorizedError, isUnauthorizedError } from './errors/unauthorized-error.js';
+export { ForbiddenError, isForbiddenError } from './errors/forbidden-error.js';
+export { RateLimitedError, isRateLimitedError } from './errors/rate-limited-error.js';
+export { ServiceUnavailableError, isServiceUnavailableError } from './errors/service-unavailable-error.js';
+export { ConfigError, isConfigError } from './errors/config-error.js';
+export { UpstreamError, isUpstreamError, type UpstreamErrorInit, type UpstreamFailure } from './errors/upstream-error.js';
+export { TimeoutError, isTimeoutError, BreakerOpenError, isBreakerOpenError } from '@supportmesh/resilience';

@@ -1,0 +1,13 @@
+export * from './redis.js';
+export * from './rate-limiter.js';
+export * from './session-store.js';
+export * from './cache.js';
+export * from './vector-cache.js';
+export * from './idempotency.js';
+export { StreamProducer, type StreamProducerOptions } from './streams/producer.js';
+export { StreamConsumer, type StreamConsumerOptions, type StreamMessage, type StreamConsumerStats } from './streams/consumer.js';
+export { StreamMonitor, type StreamMonitorOptions, type StreamGauge, type StreamGauges } from './streams/monitor.js';
+export * from './errors/state-argument-error.js';
+export * from './errors/state-corrupt-error.js';
+export * from './errors/redis-timeout-error.js';
+export { RedisScript } from './redis-script.js';

@@ -1,0 +1,3 @@
+export * from './cosmos.js';
+export * from './services.js';
+export * from './stack.js';

@@ -1,0 +1,10 @@
+export { runCli, defaultServices, LOCAL_DEV_API_KEY, type CliIo } from './cli.js';
+export { runScenario, TOOL_VERSION, type RunOptions, type Progress } from './runner.js';
+export { SCENARIOS, findScenario, scaleScenario, withDuration, arrivalSteps, type Scenario, type SloSpec } from './scenarios.js';
+export { LoadTestResult, RESULT_SCHEMA_VERSION, LatencyStats, SloResult } from './result-schema.js';
+export { compareResults, parseThresholds, DEFAULT_THRESHOLDS, type CompareThresholds, type CompareVerdict } from './compare.js';
+export { evaluateSlos } from './slo.js';
+export { renderHtml } from './report/html.js';
+export { renderMarkdown } from './report/markdown.js';
+export { assertLocalEndpoint } from './endpoint.js';
+export { EndpointNotAllowedError, isEndpointNotAllowedError } from './endpoint-not-allowed-error.js';
