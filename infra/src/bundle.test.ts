@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -16,14 +15,28 @@ const present = APP_SERVICES.filter((s) => existsSync(join(repoRoot, 'apps', s, 
 const workDir = mkdtempSync(join(tmpdir(), 'supportmesh-bundles-'));
 const children: ChildProcess[] = [];
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
+/**
+ * The port the bundle reports in its `listening` log line: it binds port 0 itself, so no other process of a
+ * parallel test can take the port between a pick and the bind (and answer the probe in its place).
+ */
+async function reportedPort(child: ChildProcess, deadlineMs: number): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    let buffered = '';
+    const timer = setTimeout(() => done(undefined), deadlineMs);
+    const onData = (d: Buffer): void => {
+      buffered += d.toString();
+      const m = /"port":(\d+)[^\n]*"msg":"listening"|"msg":"listening"[^\n]*"port":(\d+)/.exec(buffered);
+      if (m) done(Number(m[1] ?? m[2]));
+    };
+    const done = (port: number | undefined): void => {
+      clearTimeout(timer);
+      child.stdout?.off('data', onData);
+      child.off('exit', onExit);
+      resolve(port);
+    };
+    const onExit = (): void => done(undefined);
+    child.stdout?.on('data', onData);
+    child.once('exit', onExit);
   });
 }
 
@@ -49,7 +62,6 @@ describe.skipIf(present.length === 0)('service bundles that exist', () => {
   it.each(present)('%s starts from its bundle with plain node and serves /health', async (service) => {
     const outfile = await bundleService(service, { outDir: join(workDir, service), quiet: true });
     expect(outfile).toBeDefined();
-    const port = await freePort();
     let log = '';
     const child = spawn(process.execPath, [outfile!], {
       cwd: join(workDir, service),
@@ -58,8 +70,8 @@ describe.skipIf(present.length === 0)('service bundles that exist', () => {
         NODE_ENV: 'production',
         SUPPORTMESH_ENV: 'local',
         HOST: '127.0.0.1',
-        PORT: String(port),
-        LOG_LEVEL: 'warn',
+        PORT: '0',
+        LOG_LEVEL: 'info',
         REDIS_URL: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
         LLM_ENDPOINT: 'http://127.0.0.1:9/v1',
         LLM_API_KEY: 'local-emulator-key',
@@ -69,7 +81,9 @@ describe.skipIf(present.length === 0)('service bundles that exist', () => {
     children.push(child);
     child.stdout?.on('data', (d: Buffer) => (log += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
-    const status = await healthy(`http://127.0.0.1:${port}/health`, 45_000);
+    const port = await reportedPort(child, 45_000);
+    expect(port, log.slice(-2000)).toBeGreaterThan(0);
+    const status = await healthy(`http://127.0.0.1:${port}/health`, 15_000);
     child.kill('SIGTERM');
     expect(status, log.slice(-2000)).toBe(200);
   }, 60_000);

@@ -96,56 +96,99 @@ export async function waitReady(port: number, readyPath: string | undefined, dea
   throw new Error(`port ${port}${readyPath ?? ''} not ready in time`);
 }
 
+/**
+ * The port a process reports in its `listening` log line (a JSON line with `msg: "listening"` and a numeric `port`):
+ * how a process started on port 0 tells which port the kernel gave it.
+ */
+export function listeningPort(line: string): number | undefined {
+  if (!line.startsWith('{') || !line.includes('listening')) return undefined;
+  try {
+    const rec = JSON.parse(line) as { msg?: unknown; port?: unknown };
+    return rec.msg === 'listening' && typeof rec.port === 'number' && rec.port > 0 ? rec.port : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const redisUrl = opts.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const wanted = SERVICES.filter((s) => (!opts.services || opts.services.includes(s.name)) && existsSync(path.join(REPO_ROOT, s.entry)));
   const specs = [...INFRA, ...wanted];
+  const ephemeral = opts.ports === 'ephemeral';
+  // Ephemeral: every started process binds port 0 and reports the port it got (a port picked here and bound later
+  // by the child could be taken meanwhile, e.g. by a parallel test's stack, whose service would then answer our
+  // readiness probe and our calls). Processes start in dependency order (stand-ins, agents, gateway), so each one
+  // learns the real URLs of what it calls.
   const ports: Record<string, number> = {};
-  for (const spec of specs) ports[spec.name] = opts.ports === 'ephemeral' ? await freePort() : spec.port;
+  if (!ephemeral) for (const spec of specs) ports[spec.name] = spec.port;
   // Every service learns every other service's URL (also the ones not started: calls to them fail fast).
-  for (const spec of SERVICES) ports[spec.name] ??= opts.ports === 'ephemeral' ? await freePort() : spec.port;
+  for (const spec of SERVICES) if (!specs.includes(spec)) ports[spec.name] = ephemeral ? await freePort() : spec.port;
 
   const base = localEnv(redisUrl);
   const url = (name: string) => `http://127.0.0.1:${ports[name]}`;
-  const env: Record<string, string> = {
-    ...base,
-    LLM_ENDPOINT: `${url('llm-emulator')}/v1`,
-    COSMOS_ENDPOINT: `https://127.0.0.1:${ports.cosmos}`,
-    INTENT_CLASSIFIER_URL: url('intent-classifier'),
-    KNOWLEDGE_RETRIEVAL_URL: url('knowledge-retrieval'),
-    RESPONSE_GENERATOR_URL: url('response-generator'),
-    ESCALATION_URL: url('escalation'),
-    ANALYTICS_URL: url('analytics'),
-    CRITIC_URL: url('critic'),
-    SPEECH_CONNECTOR_URL: url('speech-connector'),
-    ...opts.env,
-  };
   const urls: Record<string, string> = {};
-  for (const name of Object.keys(ports)) urls[name] = name === 'cosmos' ? `https://127.0.0.1:${ports[name]}` : url(name);
+  const env: Record<string, string> = { ...base };
+  /** The environment with the URLs of every process whose port is known by now. */
+  const refreshEnv = (): Record<string, string> => {
+    const known = (name: string) => ports[name] !== undefined;
+    Object.assign(env, {
+      ...(known('llm-emulator') ? { LLM_ENDPOINT: `${url('llm-emulator')}/v1` } : {}),
+      ...(known('cosmos') ? { COSMOS_ENDPOINT: `https://127.0.0.1:${ports.cosmos}` } : {}),
+      ...(known('intent-classifier') ? { INTENT_CLASSIFIER_URL: url('intent-classifier') } : {}),
+      ...(known('knowledge-retrieval') ? { KNOWLEDGE_RETRIEVAL_URL: url('knowledge-retrieval') } : {}),
+      ...(known('response-generator') ? { RESPONSE_GENERATOR_URL: url('response-generator') } : {}),
+      ...(known('escalation') ? { ESCALATION_URL: url('escalation') } : {}),
+      ...(known('analytics') ? { ANALYTICS_URL: url('analytics') } : {}),
+      ...(known('critic') ? { CRITIC_URL: url('critic') } : {}),
+      ...(known('speech-connector') ? { SPEECH_CONNECTOR_URL: url('speech-connector') } : {}),
+      ...opts.env,
+    });
+    for (const name of Object.keys(ports)) urls[name] = name === 'cosmos' ? `https://127.0.0.1:${ports[name]}` : url(name);
+    return env;
+  };
+  refreshEnv();
 
   const processes: ManagedProcess[] = [];
   const killed = new WeakSet<ManagedProcess>();
   let stopping = false;
   const readyTimeoutMs = opts.readyTimeoutMs ?? 60_000;
 
-  const spawnOne = (spec: ProcessSpec, replica: number, replicas: number, extraEnv?: Readonly<Record<string, string>>): ManagedProcess => {
+  const spawnOne = (
+    spec: ProcessSpec,
+    replica: number,
+    replicas: number,
+    port: number,
+    extraEnv?: Readonly<Record<string, string>>,
+  ): { managed: ManagedProcess; listening: Promise<number> } => {
     const label = replicas > 1 ? `${spec.name}#${replica + 1}` : spec.name;
     const child = spawn(process.execPath, ['--conditions=@supportmesh/source', '--import', 'tsx', path.join(REPO_ROOT, spec.entry)], {
       cwd: REPO_ROOT,
       env: {
         ...process.env,
-        ...env,
+        ...refreshEnv(),
         ...opts.serviceEnv?.[spec.name],
         ...extraEnv,
-        PORT: String(ports[spec.name]),
-        ...(spec.name === 'llm-emulator' ? { LLM_EMULATOR_PORT: String(ports[spec.name]) } : {}),
-        ...(spec.name === 'cosmos' ? { COSMOS_PORT: String(ports[spec.name]) } : {}),
+        PORT: String(port),
+        ...(spec.name === 'llm-emulator' ? { LLM_EMULATOR_PORT: String(port) } : {}),
+        ...(spec.name === 'cosmos' ? { COSMOS_PORT: String(port) } : {}),
         ...(replicas > 1 ? { REUSE_PORT: 'true', REPLICA_ID: String(replica + 1) } : {}),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    let reported: ((port: number) => void) | undefined;
+    const listening = new Promise<number>((resolve) => (reported = resolve));
     for (const stream of [child.stdout, child.stderr]) {
-      if (stream) createInterface({ input: stream }).on('line', (line) => opts.onLine?.(label, line));
+      if (!stream) continue;
+      createInterface({ input: stream }).on('line', (line) => {
+        if (reported) {
+          const bound = listeningPort(line);
+          if (bound !== undefined) {
+            reported(bound);
+            reported = undefined;
+          }
+        }
+        opts.onLine?.(label, line);
+      });
     }
     const managed: ManagedProcess = {
       name: spec.name,
@@ -164,15 +207,42 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       if (!stopping && !killed.has(managed)) opts.onUnexpectedExit?.(label, code, signal);
     });
     processes.push(managed);
-    return managed;
+    return { managed, listening };
+  };
+
+  /** The port the process reports once it listens; fails when it exits first or takes longer than the deadline. */
+  const boundPort = async (p: { managed: ManagedProcess; listening: Promise<number> }, deadline: number): Promise<number> => {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        p.listening,
+        p.managed.exited.then(({ code, signal }) => Promise.reject(new Error(`${p.managed.label} exited (${signal ?? `code ${code}`}) before it listened`))),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`${p.managed.label} did not report its port in time`)), Math.max(0, deadline - Date.now()));
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
   };
 
   const startService = async (name: string, count: number, extraEnv?: Readonly<Record<string, string>>) => {
     const spec = ALL.find((s) => s.name === name);
     if (!spec) throw new Error(`unknown process "${name}"`);
-    const started = Array.from({ length: count }, (_, r) => spawnOne(spec, r, count, extraEnv));
     const deadline = Date.now() + readyTimeoutMs;
-    await waitReady(ports[name] as number, spec.readyPath, deadline, () => started.every((p) => p.hasExited));
+    const started: ManagedProcess[] = [];
+    let port = ports[name];
+    if (port === undefined) {
+      // First start on an ephemeral port: the first replica binds port 0 (with SO_REUSEPORT when there are more),
+      // the others join the port it got.
+      const first = spawnOne(spec, 0, count, 0, extraEnv);
+      started.push(first.managed);
+      port = await boundPort(first, deadline);
+      ports[name] = port;
+      refreshEnv();
+    }
+    for (let r = started.length; r < count; r++) started.push(spawnOne(spec, r, count, port, extraEnv).managed);
+    await waitReady(port, spec.readyPath, deadline, () => started.every((p) => p.hasExited));
     return started;
   };
 
@@ -206,7 +276,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   return {
     ports,
     urls,
-    env,
+    env: refreshEnv(),
     processes,
     stop,
     start: (name, o) => startService(name, o?.count ?? 1, o?.env),

@@ -11,6 +11,7 @@ async function main(): Promise<void> {
   const emulator = await startEmulator(options);
   log('info', 'listening', {
     url: emulator.url,
+    port: emulator.port,
     latency: options.latency,
     tokensPerSecond: options.tokensPerSecond ?? 0,
     faults: emulator.getFaults().active,
