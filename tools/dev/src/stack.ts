@@ -218,7 +218,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         p.listening,
         p.managed.exited.then(({ code, signal }) => Promise.reject(new Error(`${p.managed.label} exited (${signal ?? `code ${code}`}) before it listened`))),
         new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`${p.managed.label} did not report its port in time`)), Math.max(0, deadline - Date.now()));
+          timer = setTimeout(() => reject(new Error(`${p.managed.label} did not report its port in time (its "listening" line is logged at LOG_LEVEL info)`)), Math.max(0, deadline - Date.now()));
         }),
       ]);
     } finally {
@@ -230,20 +230,23 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     const spec = ALL.find((s) => s.name === name);
     if (!spec) throw new Error(`unknown process "${name}"`);
     const deadline = Date.now() + readyTimeoutMs;
-    const started: ManagedProcess[] = [];
+    const started: ReturnType<typeof spawnOne>[] = [];
     let port = ports[name];
     if (port === undefined) {
       // First start on an ephemeral port: the first replica binds port 0 (with SO_REUSEPORT when there are more),
       // the others join the port it got.
       const first = spawnOne(spec, 0, count, 0, extraEnv);
-      started.push(first.managed);
+      started.push(first);
       port = await boundPort(first, deadline);
       ports[name] = port;
       refreshEnv();
     }
-    for (let r = started.length; r < count; r++) started.push(spawnOne(spec, r, count, port, extraEnv).managed);
-    await waitReady(port, spec.readyPath, deadline, () => started.every((p) => p.hasExited));
-    return started;
+    for (let r = started.length; r < count; r++) started.push(spawnOne(spec, r, count, port, extraEnv));
+    // Ephemeral (tests): every replica listens (the port answers as soon as one does), then the service is ready.
+    if (ephemeral) await Promise.all(started.map((p) => boundPort(p, deadline)));
+    const managed = started.map((p) => p.managed);
+    await waitReady(port, spec.readyPath, deadline, () => managed.every((p) => p.hasExited));
+    return managed;
   };
 
   const stop = async () => {
