@@ -5,6 +5,14 @@ import { LOCAL_COSMOS_KEY } from './cosmos.js';
 export const DEV_API_KEY = 'sm_dev_local_only_0123456789abcdef';
 export const DEV_ADMIN_KEY = 'sm_dev_admin_local_only_fedcba9876543210';
 
+/**
+ * V8 flags every service runs with, locally and in its image (`infra/docker/Dockerfile` sets the same in
+ * `NODE_OPTIONS`; a test keeps the two equal). Node 24 on a large machine lets V8 grow the young generation up to
+ * 128 MB as allocation demands (a slow RSS climb under steady load that looks like a leak and is not); 16 MB
+ * semi-spaces cap it at 32 MB, so a service's memory is flat once warm and predictable under its 1 GiB limit.
+ */
+export const SERVICE_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=16'];
+
 export interface ProcessSpec {
   /** Name shown as the log prefix. */
   readonly name: string;

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { SERVICE_PORTS } from '@supportmesh/contracts';
-import { INFRA, localEnv, SERVICES, type ProcessSpec } from './services.js';
+import { INFRA, localEnv, SERVICE_NODE_FLAGS, SERVICES, type ProcessSpec } from './services.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -161,7 +161,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     extraEnv?: Readonly<Record<string, string>>,
   ): { managed: ManagedProcess; listening: Promise<number> } => {
     const label = replicas > 1 ? `${spec.name}#${replica + 1}` : spec.name;
-    const child = spawn(process.execPath, ['--conditions=@supportmesh/source', '--import', 'tsx', path.join(REPO_ROOT, spec.entry)], {
+    const flags = spec.infra ? [] : SERVICE_NODE_FLAGS;
+    const child = spawn(process.execPath, [...flags, '--conditions=@supportmesh/source', '--import', 'tsx', path.join(REPO_ROOT, spec.entry)], {
       cwd: REPO_ROOT,
       env: {
         ...process.env,

@@ -13,7 +13,7 @@ import { LogCapture, SecretScanner, type Secret } from './logs.js';
 import { PinnedConnection } from './pinned.js';
 import { freePort } from './ports.js';
 import { isListening } from './procfs.js';
-import { DEV_ADMIN_KEY, DEV_API_KEY, LOCAL_COSMOS_KEY, REPO_ROOT, startStack, type ManagedProcess, type Stack } from './stack.js';
+import { DEV_ADMIN_KEY, DEV_API_KEY, LOCAL_COSMOS_KEY, REPO_ROOT, SERVICE_NODE_FLAGS, startStack, type ManagedProcess, type Stack } from './stack.js';
 import { sleep, until } from './stats.js';
 import { ZendeskStandIn } from './zendesk.js';
 
@@ -332,7 +332,7 @@ export class World {
   async spawnGateway(label: string, env: Record<string, string>): Promise<SpawnedGateway> {
     const port = await freePort();
     const entry = path.join(REPO_ROOT, 'apps/gateway/src/main.ts');
-    const child = spawn(process.execPath, ['--conditions=@supportmesh/source', '--import', 'tsx', entry], {
+    const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, '--conditions=@supportmesh/source', '--import', 'tsx', entry], {
       cwd: REPO_ROOT,
       env: { ...process.env, ...this.stack.env, LOG_LEVEL: 'info', DRAIN_DELAY_MS: String(this.drainDelayMs), ...this.#gatewayEnv(), ...env, PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
