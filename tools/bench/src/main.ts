@@ -14,9 +14,9 @@ import { evaluateGoals } from './goals.js';
 import { createConversations, GATEWAY_LIMIT_ENV, Harness, median, waitHealthyTurn } from './harness.js';
 import { machineInfo } from './machine.js';
 import { renderMarkdown } from './markdown.js';
-import { isFailed, writeResults, type BenchResults, type CacheSuite, type FootprintSuite } from './results.js';
+import { isFailed, RESULTS_SCHEMA, writeResults, type BenchResults, type CacheSuite, type FootprintSuite } from './results.js';
 import { pipelineCache } from './suites/cache.js';
-import { coldStarts, idleRss, soak, type StartSample } from './suites/footprint.js';
+import { coldStarts, CONTAINER_COMMAND, idleRss, soak, type StartSample } from './suites/footprint.js';
 import { runHopPhase } from './suites/hop.js';
 import { runCapacitySuite, runPipelineSuite, SEED_LLM_LATENCY } from './suites/load-suites.js';
 import type { StepOutcome } from './suites/steps.js';
@@ -34,7 +34,7 @@ const errorOf = (err: unknown) => ({ error: err instanceof Error ? err.message :
 function baseNotes(opts: BenchOptions, cores: number): string[] {
   return [
     `All processes share ${cores} cores: the load generator (a worker thread of the bench process), the system under test, its upstream, Redis and the idle services. Nothing is pinned; absolute figures are lower than on dedicated hardware, and the side-by-side rows share the same handicap.`,
-    'The load suites run the services from TypeScript sources through tsx, as `npm start` does; the footprint suite also starts each service the way its container does (esbuild bundle, `node --enable-source-maps main.mjs`), and the cold-start and RSS goals are judged on that.',
+    `The load suites run the services from TypeScript sources through tsx, as \`npm start\` does; the footprint suite also starts each service the way its container does (esbuild bundle, \`${CONTAINER_COMMAND}\`, NODE_ENV=production, no source maps), and the cold-start and RSS goals are judged on that.`,
     'Gateway limits stay on: the per-user limit at its configured maximum (10,000/min) with the load spread over 256 end users (`x-user-id` of the delegate dev key) and the token budget raised, so every request still passes the Redis rate limiter without being refused.',
     'LLM answer caches are off in the pipeline, capacity and soak suites (every turn reaches the emulator), and on (the default) in the cache suite. Turns carry unique text; a degraded answer (a hop fell back) counts as an error.',
     'Open-model latency is measured from each request\'s intended send time (no coordinated omission); closed-model latency from the actual send.',
@@ -192,13 +192,14 @@ async function run(opts: BenchOptions): Promise<BenchResults> {
           ...(c?.dev.error ? { error: c.dev.error } : {}),
         },
         bundle: c?.bundle ? startFootprint(c.bundle) : null,
-        ...(c?.bundleNoSourceMaps ? { bundleNoSourceMaps: startFootprint(c.bundleNoSourceMaps) } : {}),
+        ...(c?.bundleWithSourceMaps ? { bundleWithSourceMaps: startFootprint(c.bundleWithSourceMaps) } : {}),
       };
     }
     suites.footprint = {
       description:
         'Cold start: a fresh process of each service, spawn → first 200 on /ready (polled every 5 ms), median of the runs, two ways: dev = TypeScript through ' +
-        'tsx as npm start runs it; bundle = the container command (node --enable-source-maps main.mjs of the esbuild bundle, NODE_ENV=production). Idle RSS: ' +
+        `tsx as npm start runs it; bundle = the container command (${CONTAINER_COMMAND} of the esbuild bundle, NODE_ENV=production, no source maps); ` +
+        'bundleWithSourceMaps = one more start of the same bundle with --enable-source-maps added to NODE_OPTIONS (what turning source maps on costs). Idle RSS: ' +
         'dev = VmRSS of each stack process after 5 s idle before any load; bundle = VmRSS of a fresh bundle process a few seconds after /ready. Soak: steady ' +
         'turns at the seed LLM latency with VmRSS of the stack processes sampled; a growth trend is a least-squares slope ≥ 1 MiB/min after the first third ' +
         'and ≥ 3 MiB between the means of the middle and last thirds.',
@@ -227,7 +228,7 @@ async function run(opts: BenchOptions): Promise<BenchResults> {
     );
   }
   const results: BenchResults = {
-    schema: 'supportmesh.bench/v1',
+    schema: RESULTS_SCHEMA,
     mode: opts.quick ? 'quick' : 'full',
     startedAt,
     finishedAt,

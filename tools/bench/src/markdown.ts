@@ -1,5 +1,5 @@
 import { isFailed, type BenchResults, type LoadResultJson } from './results.js';
-import { INFRA_LABELS } from './suites/footprint.js';
+import { CONTAINER_COMMAND, INFRA_LABELS } from './suites/footprint.js';
 
 const n = (v: number | undefined | null, d = 1) => (v === undefined || v === null || !Number.isFinite(v) ? '–' : v.toFixed(d));
 const signed = (v: number | undefined, d = 2) => (v === undefined ? '–' : `${v >= 0 ? '+' : ''}${v.toFixed(d)}`);
@@ -127,7 +127,7 @@ export function renderMarkdown(r: BenchResults): string {
     const runs = (xs: readonly number[] | undefined) => (xs && xs.length > 0 ? xs.map((v) => v.toFixed(0)).join(', ') : '–');
     out.push(
       ...table(
-        ['service', 'cold start ms: bundle (runs)', 'cold start ms: dev/tsx (runs)', 'idle RSS MiB: bundle', 'idle RSS MiB: bundle w/o source maps', 'idle RSS MiB: dev stack', 'soak RSS MiB start → end', 'soak slope MiB/min', 'growth trend'],
+        ['service', 'cold start ms: bundle (runs)', 'cold start ms: dev/tsx (runs)', 'idle RSS MiB: bundle', 'idle RSS MiB: bundle with source maps', 'idle RSS MiB: dev stack', 'soak RSS MiB start → end', 'soak slope MiB/min', 'growth trend'],
         labels.map((l) => {
           const s = fp.services[l];
           const g = soak?.services[l];
@@ -136,7 +136,7 @@ export function renderMarkdown(r: BenchResults): string {
             s?.bundle ? (s.bundle.error && s.bundle.coldStartMs.length === 0 ? 'failed¹' : `${med(s.bundle.coldStartMedianMs)} (${runs(s.bundle.coldStartMs)})`) : '–',
             s && s.dev.coldStartMs.length > 0 ? `${med(s.dev.coldStartMedianMs)} (${runs(s.dev.coldStartMs)})` : '–',
             n(s?.bundle?.idleRssMiB, 1),
-            n(s?.bundleNoSourceMaps?.idleRssMiB, 1),
+            n(s?.bundleWithSourceMaps?.idleRssMiB, 1),
             n(s?.dev.idleRssMiB, 1),
             g ? `${g.startMiB.toFixed(1)} → ${g.endMiB.toFixed(1)}` : '–',
             g ? signed(g.slopeMiBPerMin, 2) : '–',
@@ -147,8 +147,8 @@ export function renderMarkdown(r: BenchResults): string {
       '',
     );
     out.push(
-      'bundle = the container command (`node --enable-source-maps main.mjs`, esbuild bundle, NODE_ENV=production); w/o source maps = the same bundle started once without ' +
-        '`--enable-source-maps`; dev = TypeScript through tsx as `npm start` runs it.',
+      `bundle = the container command (\`${CONTAINER_COMMAND}\`, esbuild bundle, NODE_ENV=production, no source maps); with source maps = the same bundle ` +
+        'started once with `--enable-source-maps` added to NODE_OPTIONS (what turning them on for debugging costs); dev = TypeScript through tsx as `npm start` runs it.',
       '',
     );
     const failures = labels.flatMap((l) => {

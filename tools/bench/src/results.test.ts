@@ -33,7 +33,7 @@ describe('results writer', () => {
   it('latest.json round-trips through the versioned schema with machine and cost model', () => {
     writeResults(dir, sampleResults(), 'x');
     const parsed = BenchResultsSchema.parse(JSON.parse(readFileSync(path.join(dir, 'latest.json'), 'utf8')));
-    expect(parsed.schema).toBe('supportmesh.bench/v1');
+    expect(parsed.schema).toBe('supportmesh.bench/v2');
     expect(parsed.machine.gitCommit).toMatch(/^[0-9a-f]{40}$/);
     expect(parsed.costModel?.services['gateway']?.cpuMsPerRequest).toBe(2);
   });
@@ -58,6 +58,19 @@ describe('results writer', () => {
     (bad.machine as { cores: number }).cores = 0;
     expect(() => writeResults(dir, bad, 'x')).toThrow(/machine\.cores/);
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('keeps the bundle\'s source-map start (v2) and refuses v1 files, whose bundle was started with source maps', () => {
+    const r = sampleResults();
+    const fp = r.suites.footprint as Extract<NonNullable<typeof r.suites.footprint>, { services: unknown }>;
+    const gateway = fp.services['gateway'];
+    if (!gateway) throw new Error('fixture has a gateway');
+    fp.services['gateway'] = { ...gateway, bundleWithSourceMaps: { coldStartMs: [900], coldStartMedianMs: 900, idleRssMiB: 140 } };
+    writeResults(dir, r, 'x');
+    const parsed = BenchResultsSchema.parse(JSON.parse(readFileSync(path.join(dir, 'latest.json'), 'utf8')));
+    const footprint = parsed.suites.footprint as Extract<NonNullable<typeof parsed.suites.footprint>, { services: unknown }>;
+    expect(footprint.services['gateway']?.bundleWithSourceMaps).toEqual({ coldStartMs: [900], coldStartMedianMs: 900, idleRssMiB: 140 });
+    expect(BenchResultsSchema.safeParse({ ...sampleResults(), schema: 'supportmesh.bench/v1' }).success).toBe(false);
   });
 
   it('makes the ISO start time safe for file names', () => {

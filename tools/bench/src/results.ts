@@ -2,8 +2,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
-/** Version tag of the results file; bump on any incompatible change. */
-export const RESULTS_SCHEMA = 'supportmesh.bench/v1';
+/**
+ * Version tag of the results file; bump on any incompatible change. v2: the footprint `bundle` is the image's command
+ * (NODE_OPTIONS = the services' V8 flags, no source maps; v1 measured `node --enable-source-maps main.mjs`) and the
+ * diagnostic start is `bundleWithSourceMaps` (v1: `bundleNoSourceMaps`).
+ */
+export const RESULTS_SCHEMA = 'supportmesh.bench/v2';
 
 const Ms = z.number().nonnegative();
 
@@ -149,10 +153,13 @@ const StartFootprint = z.object({
 const ServiceFootprint = z.object({
   /** As `npm start` runs it (TypeScript through tsx); idle RSS of the stack's process. */
   dev: StartFootprint,
-  /** As the container runs it (`node --enable-source-maps main.mjs`, esbuild bundle); null when not measured. */
+  /**
+   * As the container runs it (`node main.mjs` of the esbuild bundle with the image's NODE_OPTIONS = the services' V8
+   * flags, NODE_ENV=production, no source maps); null when not measured.
+   */
   bundle: StartFootprint.nullable(),
-  /** The same bundle started once without `--enable-source-maps` (diagnostic: what the source maps cost). */
-  bundleNoSourceMaps: StartFootprint.nullable().optional(),
+  /** The same bundle started once with `--enable-source-maps` added (diagnostic: what turning source maps on costs). */
+  bundleWithSourceMaps: StartFootprint.nullable().optional(),
 });
 
 export const SoakSchema = z.object({

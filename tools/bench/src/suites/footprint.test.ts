@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { failureLine, judgeGrowth, slopePerMinute } from './footprint.js';
+import { REPO_ROOT, SERVICE_NODE_FLAGS } from '../dev.js';
+import { CONTAINER_COMMAND, containerCommand, failureLine, judgeGrowth, slopePerMinute } from './footprint.js';
 
 const series = (n: number, f: (i: number) => number) => Array.from({ length: n }, (_, i) => ({ t: i * 10, v: f(i) }));
 
@@ -42,5 +45,34 @@ describe('start failure summary', () => {
       "Error: ENOENT: no such file or directory, open '/package.json'",
     );
     expect(failureLine([])).toBeUndefined();
+  });
+});
+
+describe('the container command the footprint suite measures', () => {
+  const dockerfile = readFileSync(path.join(REPO_ROOT, 'infra/docker/Dockerfile'), 'utf8');
+  const imageEnv = (name: string) => new RegExp(`^ENV ${name}="?([^"\\n]*)"?$`, 'm').exec(dockerfile)?.[1];
+
+  it('is the image\'s: node main.mjs with its NODE_ENV and NODE_OPTIONS (the services\' V8 flags), no source maps', () => {
+    const cmd = containerCommand('/tmp/x/gateway/main.mjs');
+    expect(cmd.args).toEqual(['/tmp/x/gateway/main.mjs']);
+    expect(cmd.env).toEqual({ NODE_ENV: 'production', NODE_OPTIONS: SERVICE_NODE_FLAGS.join(' ') });
+    expect(imageEnv('NODE_ENV')).toBe(cmd.env.NODE_ENV);
+    expect(imageEnv('NODE_OPTIONS')).toBe(cmd.env.NODE_OPTIONS);
+    expect(dockerfile).toMatch(/^CMD \["main\.mjs"\]$/m);
+    expect(cmd.env.NODE_OPTIONS).not.toContain('--enable-source-maps');
+    expect(CONTAINER_COMMAND).toBe(`NODE_OPTIONS="${imageEnv('NODE_OPTIONS')}" node main.mjs`);
+  });
+
+  it('turns source maps on only for the diagnostic start, on top of the same flags', () => {
+    const cmd = containerCommand('/tmp/x/gateway/main.mjs', { sourceMaps: true });
+    expect(cmd.args).toEqual(['/tmp/x/gateway/main.mjs']);
+    expect(cmd.env.NODE_OPTIONS.split(' ')).toEqual([...SERVICE_NODE_FLAGS, '--enable-source-maps']);
+    expect(cmd.env.NODE_ENV).toBe('production');
+  });
+
+  it('is the one the README names', () => {
+    const readme = readFileSync(path.join(REPO_ROOT, 'tools/bench/README.md'), 'utf8');
+    expect(readme).toContain(CONTAINER_COMMAND);
+    expect(readme).not.toContain('node --enable-source-maps main.mjs');
   });
 });

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { freePort, REPO_ROOT, SERVICES, type Stack } from '../dev.js';
+import { freePort, REPO_ROOT, SERVICE_NODE_FLAGS, SERVICES, type Stack } from '../dev.js';
 import type { BenchPlan } from '../args.js';
 import { spawnNode, waitHttp } from '../child.js';
 import { bundleServices } from '../bundle.js';
@@ -63,18 +63,36 @@ async function startOnce(
   }
 }
 
+/** The container's command as text, for reports: what infra/docker/Dockerfile runs (its ENV NODE_OPTIONS, then `node main.mjs`). */
+export const CONTAINER_COMMAND = `NODE_OPTIONS="${SERVICE_NODE_FLAGS.join(' ')}" node main.mjs`;
+
+/**
+ * How the container image starts a service's bundle (infra/docker/Dockerfile: `node main.mjs` with
+ * `ENV NODE_ENV=production` and `ENV NODE_OPTIONS="…"` = `SERVICE_NODE_FLAGS`). The flags go in the child's
+ * NODE_OPTIONS, exactly as the image sets them (not as node arguments); this also replaces any NODE_OPTIONS the bench
+ * itself was started with, so nothing of the bench's environment leaks into the measured command. `sourceMaps` adds
+ * `--enable-source-maps` to NODE_OPTIONS, as one turns source maps on when debugging a container (the image does not).
+ */
+export function containerCommand(file: string, opts: { sourceMaps?: boolean } = {}): { args: string[]; env: { NODE_ENV: string; NODE_OPTIONS: string } } {
+  return {
+    args: [file],
+    env: { NODE_ENV: 'production', NODE_OPTIONS: [...SERVICE_NODE_FLAGS, ...(opts.sourceMaps ? ['--enable-source-maps'] : [])].join(' ') },
+  };
+}
+
 export interface ColdStartResult {
   readonly dev: StartSample;
   readonly bundle: StartSample | null;
-  /** One start of the same bundle without `--enable-source-maps` (what the source maps cost). */
-  readonly bundleNoSourceMaps: StartSample | null;
+  /** One start of the same bundle with `--enable-source-maps` added (what turning source maps on for debugging costs). */
+  readonly bundleWithSourceMaps: StartSample | null;
 }
 
 /**
  * Cold start of each service, two ways, `runs` times each, one process at a time, on free ports with the stack's
- * environment: `dev` = the stack's own command (TypeScript through tsx, as `npm start`); `bundle` = the container's
- * (`node --enable-source-maps main.mjs` of an esbuild bundle, NODE_ENV=production). Spawn → first 200 on `/ready`,
- * polled every 5 ms. The bundle's idle RSS is read `idleSettleMs` after its last start.
+ * environment: `dev` = the stack's own command (TypeScript through tsx with `SERVICE_NODE_FLAGS`, as `npm start`);
+ * `bundle` = the container's (`containerCommand`: `node main.mjs` of an esbuild bundle with the image's NODE_OPTIONS,
+ * NODE_ENV=production). Spawn → first 200 on `/ready`, polled every 5 ms. The bundle's idle RSS is read
+ * `idleSettleMs` after its last start. Then one more start of the bundle with `--enable-source-maps` (diagnostic).
  */
 export async function coldStarts(
   h: Harness,
@@ -110,7 +128,8 @@ export async function coldStarts(
       const dev: StartSample = { coldStartMs: [], idleRssMiB: null };
       for (let i = 0; i < runs; i++) {
         const port = await freePort();
-        const r = await startOnce(h, `${spec.name}(dev)`, ['--conditions=@supportmesh/source', '--import', 'tsx', path.join(REPO_ROOT, spec.entry)], {
+        // The stack's own command line (tools/dev/src/stack.ts): the services' V8 flags as node arguments, then tsx.
+        const r = await startOnce(h, `${spec.name}(dev)`, [...SERVICE_NODE_FLAGS, '--conditions=@supportmesh/source', '--import', 'tsx', path.join(REPO_ROOT, spec.entry)], {
           cwd: REPO_ROOT,
           env: envFor(port, i),
           port,
@@ -124,11 +143,12 @@ export async function coldStarts(
         const file = bundles[spec.name];
         if (file) {
           bundle = { coldStartMs: [], idleRssMiB: null };
+          const shipped = containerCommand(file);
           for (let i = 0; i < runs; i++) {
             const port = await freePort();
-            const r = await startOnce(h, `${spec.name}(bundle)`, ['--enable-source-maps', file], {
+            const r = await startOnce(h, `${spec.name}(bundle)`, shipped.args, {
               cwd: path.dirname(file),
-              env: envFor(port, i, { NODE_ENV: 'production' }),
+              env: envFor(port, i, shipped.env),
               port,
               readyPath,
               ...(i === runs - 1 ? { rssAfterMs: idleSettleMs } : {}),
@@ -144,24 +164,25 @@ export async function coldStarts(
       } catch (err) {
         h.log(`cold start: ${spec.name} bundle failed: ${(err as Error).message}`);
       }
-      let bundleNoSourceMaps: StartSample | null = null;
+      let bundleWithSourceMaps: StartSample | null = null;
       const file = bundles[spec.name];
       if (file && bundle && bundle.coldStartMs.length > 0) {
         const port = await freePort();
-        const r = await startOnce(h, `${spec.name}(bundle, no source maps)`, [file], {
+        const debug = containerCommand(file, { sourceMaps: true });
+        const r = await startOnce(h, `${spec.name}(bundle, with source maps)`, debug.args, {
           cwd: path.dirname(file),
-          env: envFor(port, runs, { NODE_ENV: 'production' }),
+          env: envFor(port, runs, debug.env),
           port,
           readyPath,
           rssAfterMs: idleSettleMs,
         });
-        bundleNoSourceMaps = 'error' in r ? { coldStartMs: [], idleRssMiB: null, error: r.error } : { coldStartMs: [r.ms], idleRssMiB: r.rss ?? null };
+        bundleWithSourceMaps = 'error' in r ? { coldStartMs: [], idleRssMiB: null, error: r.error } : { coldStartMs: [r.ms], idleRssMiB: r.rss ?? null };
       }
       h.log(
         `cold start: ${spec.name} dev ${dev.coldStartMs.map((v) => v.toFixed(0)).join('/')} ms, bundle ${bundle?.coldStartMs.map((v) => v.toFixed(0)).join('/') ?? '–'} ms, ` +
-          `bundle idle RSS ${bundle?.idleRssMiB ?? '–'} MiB (${bundleNoSourceMaps?.idleRssMiB ?? '–'} MiB without source maps)`,
+          `bundle idle RSS ${bundle?.idleRssMiB ?? '–'} MiB (${bundleWithSourceMaps?.idleRssMiB ?? '–'} MiB with source maps)`,
       );
-      out[spec.name] = { dev, bundle, bundleNoSourceMaps };
+      out[spec.name] = { dev, bundle, bundleWithSourceMaps };
     }
   } finally {
     rmSync(bundleRoot, { recursive: true, force: true });

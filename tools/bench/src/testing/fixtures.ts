@@ -1,6 +1,6 @@
 import type { LatencySummary } from '../histogram.js';
 import type { LoadResult } from '../loadgen.js';
-import type { BenchResults } from '../results.js';
+import { RESULTS_SCHEMA, type BenchResults } from '../results.js';
 
 export function latency(p50: number, p99: number, count = 1000): LatencySummary {
   return { count, meanMs: p50, p50Ms: p50, p90Ms: p99 * 0.8, p95Ms: p99 * 0.9, p99Ms: p99, p999Ms: p99 * 1.2, maxMs: p99 * 1.5 };
@@ -28,7 +28,7 @@ export function load(over: Partial<LoadResult> & { p50?: number; p99?: number } 
 /** A complete, valid results object (every suite present). */
 export function sampleResults(): BenchResults {
   return {
-    schema: 'supportmesh.bench/v1',
+    schema: RESULTS_SCHEMA,
     mode: 'full',
     startedAt: '2026-11-23T08:10:00.000Z',
     finishedAt: '2026-11-23T08:40:00.000Z',
