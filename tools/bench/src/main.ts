@@ -199,7 +199,7 @@ async function run(opts: BenchOptions): Promise<BenchResults> {
       description:
         'Cold start: a fresh process of each service, spawn → first 200 on /ready (polled every 5 ms), median of the runs, two ways: dev = TypeScript through ' +
         `tsx as npm start runs it; bundle = the container command (${CONTAINER_COMMAND} of the esbuild bundle, NODE_ENV=production, no source maps); ` +
-        'bundleWithSourceMaps = one more start of the same bundle with --enable-source-maps added to NODE_OPTIONS (what turning source maps on costs). Idle RSS: ' +
+        'bundleWithSourceMaps = one more start of the same bundle with NODE_OPTIONS=--enable-source-maps (what turning source maps on costs). Idle RSS: ' +
         'dev = VmRSS of each stack process after 5 s idle before any load; bundle = VmRSS of a fresh bundle process a few seconds after /ready. Soak: steady ' +
         'turns at the seed LLM latency with VmRSS of the stack processes sampled; a growth trend is a least-squares slope ≥ 1 MiB/min after the first third ' +
         'and ≥ 3 MiB between the means of the middle and last thirds.',

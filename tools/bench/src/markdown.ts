@@ -148,7 +148,7 @@ export function renderMarkdown(r: BenchResults): string {
     );
     out.push(
       `bundle = the container command (\`${CONTAINER_COMMAND}\`, esbuild bundle, NODE_ENV=production, no source maps); with source maps = the same bundle ` +
-        'started once with `--enable-source-maps` added to NODE_OPTIONS (what turning them on for debugging costs); dev = TypeScript through tsx as `npm start` runs it.',
+        'started once with `--enable-source-maps` in NODE_OPTIONS (what turning them on for debugging costs); dev = TypeScript through tsx as `npm start` runs it.',
       '',
     );
     const failures = labels.flatMap((l) => {

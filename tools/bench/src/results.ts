@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 /**
  * Version tag of the results file; bump on any incompatible change. v2: the footprint `bundle` is the image's command
- * (NODE_OPTIONS = the services' V8 flags, no source maps; v1 measured `node --enable-source-maps main.mjs`) and the
+ * (node with the services' V8 flags, no source maps; v1 measured `node --enable-source-maps main.mjs`) and the
  * diagnostic start is `bundleWithSourceMaps` (v1: `bundleNoSourceMaps`).
  */
 export const RESULTS_SCHEMA = 'supportmesh.bench/v2';
@@ -154,7 +154,7 @@ const ServiceFootprint = z.object({
   /** As `npm start` runs it (TypeScript through tsx); idle RSS of the stack's process. */
   dev: StartFootprint,
   /**
-   * As the container runs it (`node main.mjs` of the esbuild bundle with the image's NODE_OPTIONS = the services' V8
+   * As the container runs it (`node main.mjs` of the esbuild bundle with the image's node arguments = the services' V8
    * flags, NODE_ENV=production, no source maps); null when not measured.
    */
   bundle: StartFootprint.nullable(),

@@ -6,12 +6,14 @@ export const DEV_API_KEY = 'sm_dev_local_only_0123456789abcdef';
 export const DEV_ADMIN_KEY = 'sm_dev_admin_local_only_fedcba9876543210';
 
 /**
- * V8 flags every service runs with, locally and in its image (`infra/docker/Dockerfile` sets the same in
- * `NODE_OPTIONS`; a test keeps the two equal). Node 24 on a large machine lets V8 grow the young generation up to
- * 128 MB as allocation demands (a slow RSS climb under steady load that looks like a leak and is not); 16 MB
- * semi-spaces cap it at 32 MB, so a service's memory is flat once warm and predictable under its 1 GiB limit.
+ * V8 flags every service runs with, locally and in its image (node arguments before `main.mjs` in the `CMD` of
+ * `infra/docker/Dockerfile`; a test keeps the two equal). A young generation of a fixed 32 MB (two 16 MB
+ * semi-spaces): Node 24 on a large machine otherwise lets V8 grow it up to 128 MB as allocation demands and shrink it
+ * again when a process idles, steps of 20–100 MB in RSS that look like a leak under steady load and are not. With it
+ * pinned, a warm service's memory is flat and predictable under its 1 GiB limit. (`--min-semi-space-size` is not
+ * allowed in `NODE_OPTIONS`, hence node arguments.)
  */
-export const SERVICE_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=16'];
+export const SERVICE_NODE_FLAGS: readonly string[] = ['--min-semi-space-size=16', '--max-semi-space-size=16'];
 
 export interface ProcessSpec {
   /** Name shown as the log prefix. */

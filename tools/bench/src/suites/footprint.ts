@@ -63,20 +63,19 @@ async function startOnce(
   }
 }
 
-/** The container's command as text, for reports: what infra/docker/Dockerfile runs (its ENV NODE_OPTIONS, then `node main.mjs`). */
-export const CONTAINER_COMMAND = `NODE_OPTIONS="${SERVICE_NODE_FLAGS.join(' ')}" node main.mjs`;
+/** The container's command as text, for reports: what infra/docker/Dockerfile runs (node with its CMD arguments). */
+export const CONTAINER_COMMAND = `node ${SERVICE_NODE_FLAGS.join(' ')} main.mjs`;
 
 /**
- * How the container image starts a service's bundle (infra/docker/Dockerfile: `node main.mjs` with
- * `ENV NODE_ENV=production` and `ENV NODE_OPTIONS="…"` = `SERVICE_NODE_FLAGS`). The flags go in the child's
- * NODE_OPTIONS, exactly as the image sets them (not as node arguments); this also replaces any NODE_OPTIONS the bench
- * itself was started with, so nothing of the bench's environment leaks into the measured command. `sourceMaps` adds
- * `--enable-source-maps` to NODE_OPTIONS, as one turns source maps on when debugging a container (the image does not).
+ * How the container image starts a service's bundle (infra/docker/Dockerfile: its entrypoint `node` with
+ * `CMD [...SERVICE_NODE_FLAGS, "main.mjs"]` and `ENV NODE_ENV=production`). NODE_OPTIONS is set empty, as in the image,
+ * so nothing of the bench's own environment leaks into the measured command. `sourceMaps` sets
+ * `NODE_OPTIONS=--enable-source-maps`, as one turns source maps on when debugging a container (the image does not).
  */
 export function containerCommand(file: string, opts: { sourceMaps?: boolean } = {}): { args: string[]; env: { NODE_ENV: string; NODE_OPTIONS: string } } {
   return {
-    args: [file],
-    env: { NODE_ENV: 'production', NODE_OPTIONS: [...SERVICE_NODE_FLAGS, ...(opts.sourceMaps ? ['--enable-source-maps'] : [])].join(' ') },
+    args: [...SERVICE_NODE_FLAGS, file],
+    env: { NODE_ENV: 'production', NODE_OPTIONS: opts.sourceMaps ? '--enable-source-maps' : '' },
   };
 }
 
@@ -90,7 +89,7 @@ export interface ColdStartResult {
 /**
  * Cold start of each service, two ways, `runs` times each, one process at a time, on free ports with the stack's
  * environment: `dev` = the stack's own command (TypeScript through tsx with `SERVICE_NODE_FLAGS`, as `npm start`);
- * `bundle` = the container's (`containerCommand`: `node main.mjs` of an esbuild bundle with the image's NODE_OPTIONS,
+ * `bundle` = the container's (`containerCommand`: `node <SERVICE_NODE_FLAGS> main.mjs` of an esbuild bundle,
  * NODE_ENV=production). Spawn → first 200 on `/ready`, polled every 5 ms. The bundle's idle RSS is read
  * `idleSettleMs` after its last start. Then one more start of the bundle with `--enable-source-maps` (diagnostic).
  */
