@@ -57,6 +57,17 @@ export interface Stack {
 
 const ALL: readonly ProcessSpec[] = [...INFRA, ...SERVICES];
 
+/** The variable each service's URL is passed in. */
+const SERVICE_URL_VARS: Readonly<Record<string, string>> = {
+  'intent-classifier': 'INTENT_CLASSIFIER_URL',
+  'knowledge-retrieval': 'KNOWLEDGE_RETRIEVAL_URL',
+  'response-generator': 'RESPONSE_GENERATOR_URL',
+  escalation: 'ESCALATION_URL',
+  analytics: 'ANALYTICS_URL',
+  critic: 'CRITIC_URL',
+  'speech-connector': 'SPEECH_CONNECTOR_URL',
+};
+
 /** A port that was free a moment ago (listen on 0, read, close). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -130,19 +141,10 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const env: Record<string, string> = { ...base };
   /** The environment with the URLs of every process whose port is known by now. */
   const refreshEnv = (): Record<string, string> => {
-    const known = (name: string) => ports[name] !== undefined;
-    Object.assign(env, {
-      ...(known('llm-emulator') ? { LLM_ENDPOINT: `${url('llm-emulator')}/v1` } : {}),
-      ...(known('cosmos') ? { COSMOS_ENDPOINT: `https://127.0.0.1:${ports.cosmos}` } : {}),
-      ...(known('intent-classifier') ? { INTENT_CLASSIFIER_URL: url('intent-classifier') } : {}),
-      ...(known('knowledge-retrieval') ? { KNOWLEDGE_RETRIEVAL_URL: url('knowledge-retrieval') } : {}),
-      ...(known('response-generator') ? { RESPONSE_GENERATOR_URL: url('response-generator') } : {}),
-      ...(known('escalation') ? { ESCALATION_URL: url('escalation') } : {}),
-      ...(known('analytics') ? { ANALYTICS_URL: url('analytics') } : {}),
-      ...(known('critic') ? { CRITIC_URL: url('critic') } : {}),
-      ...(known('speech-connector') ? { SPEECH_CONNECTOR_URL: url('speech-connector') } : {}),
-      ...opts.env,
-    });
+    if (ports['llm-emulator'] !== undefined) env.LLM_ENDPOINT = `${url('llm-emulator')}/v1`;
+    if (ports.cosmos !== undefined) env.COSMOS_ENDPOINT = `https://127.0.0.1:${ports.cosmos}`;
+    for (const [name, key] of Object.entries(SERVICE_URL_VARS)) if (ports[name] !== undefined) env[key] = url(name);
+    Object.assign(env, opts.env);
     for (const name of Object.keys(ports)) urls[name] = name === 'cosmos' ? `https://127.0.0.1:${ports[name]}` : url(name);
     return env;
   };
