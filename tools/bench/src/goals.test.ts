@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluateGoals } from './goals.js';
 import { renderMarkdown } from './markdown.js';
 import { CONTAINER_COMMAND } from './suites/footprint.js';
-import { sampleResults } from './testing/fixtures.js';
+import { sampleResults, withGatewayFootprint } from './testing/fixtures.js';
 
 const byId = (goals: ReturnType<typeof evaluateGoals>) => Object.fromEntries(goals.map((g) => [g.id, g]));
 
@@ -35,23 +35,15 @@ describe('goals and the Markdown report', () => {
   });
 
   it('fails the cold-start goal when a service\'s container bundle cannot start', () => {
-    const r = sampleResults();
-    const fp = r.suites.footprint as Extract<NonNullable<typeof r.suites.footprint>, { services: unknown }>;
-    const gateway = fp.services['gateway'];
-    if (!gateway) throw new Error('fixture has a gateway');
-    fp.services['gateway'] = { ...gateway, bundle: { coldStartMs: [], coldStartMedianMs: null, idleRssMiB: null, error: 'exited before it was ready: ENOENT' } };
+    const r = withGatewayFootprint((gateway) => ({ ...gateway, bundle: { coldStartMs: [], coldStartMedianMs: null, idleRssMiB: null, error: 'exited before it was ready: ENOENT' } }));
     const g = byId(evaluateGoals(r))['cold-start'];
     expect(g?.met).toBe(false);
     expect(g?.measured).toContain('did not start: gateway (bundle)');
   });
 
   it('judges RSS on the container command and reports the source-map start beside it, never judging it', () => {
-    const r = sampleResults();
-    const fp = r.suites.footprint as Extract<NonNullable<typeof r.suites.footprint>, { services: unknown }>;
-    const gateway = fp.services['gateway'];
-    if (!gateway) throw new Error('fixture has a gateway');
     // With --enable-source-maps the bundle is over the limit; the image does not run it that way, so the goal holds.
-    fp.services['gateway'] = { ...gateway, bundleWithSourceMaps: { coldStartMs: [900], coldStartMedianMs: 900, idleRssMiB: 140 } };
+    const r = withGatewayFootprint((gateway) => ({ ...gateway, bundleWithSourceMaps: { coldStartMs: [900], coldStartMedianMs: 900, idleRssMiB: 140 } }));
     const g = byId(evaluateGoals(r));
     expect(g['idle-rss']).toMatchObject({ met: true, measured: 'largest gateway 70.0 MiB (bundle); 0/2 over; with --enable-source-maps the largest is 140.0 MiB' });
     expect(g['cold-start']?.measured).toBe('slowest critic 1200 ms (dev); 1/2 over');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BenchResultsSchema, fileStamp, writeResults } from './results.js';
-import { sampleResults } from './testing/fixtures.js';
+import { sampleResults, withGatewayFootprint } from './testing/fixtures.js';
 
 describe('results writer', () => {
   let dir: string;
@@ -61,11 +61,7 @@ describe('results writer', () => {
   });
 
   it('keeps the bundle\'s source-map start (v2) and refuses v1 files, whose bundle was started with source maps', () => {
-    const r = sampleResults();
-    const fp = r.suites.footprint as Extract<NonNullable<typeof r.suites.footprint>, { services: unknown }>;
-    const gateway = fp.services['gateway'];
-    if (!gateway) throw new Error('fixture has a gateway');
-    fp.services['gateway'] = { ...gateway, bundleWithSourceMaps: { coldStartMs: [900], coldStartMedianMs: 900, idleRssMiB: 140 } };
+    const r = withGatewayFootprint((gateway) => ({ ...gateway, bundleWithSourceMaps: { coldStartMs: [900], coldStartMedianMs: 900, idleRssMiB: 140 } }));
     writeResults(dir, r, 'x');
     const parsed = BenchResultsSchema.parse(JSON.parse(readFileSync(path.join(dir, 'latest.json'), 'utf8')));
     const footprint = parsed.suites.footprint as Extract<NonNullable<typeof parsed.suites.footprint>, { services: unknown }>;

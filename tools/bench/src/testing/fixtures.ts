@@ -1,6 +1,6 @@
 import type { LatencySummary } from '../histogram.js';
 import type { LoadResult } from '../loadgen.js';
-import { RESULTS_SCHEMA, type BenchResults } from '../results.js';
+import { RESULTS_SCHEMA, type BenchResults, type FootprintSuite } from '../results.js';
 
 export function latency(p50: number, p99: number, count = 1000): LatencySummary {
   return { count, meanMs: p50, p50Ms: p50, p90Ms: p99 * 0.8, p95Ms: p99 * 0.9, p99Ms: p99, p999Ms: p99 * 1.2, maxMs: p99 * 1.5 };
@@ -121,4 +121,16 @@ export function sampleResults(): BenchResults {
     },
     goals: [],
   };
+}
+
+type ServiceFootprint = FootprintSuite['services'][string];
+
+/** Sample results with the gateway's footprint entry changed by `patch`. */
+export function withGatewayFootprint(patch: (gateway: ServiceFootprint) => ServiceFootprint): BenchResults {
+  const r = sampleResults();
+  const fp = r.suites.footprint as Extract<NonNullable<typeof r.suites.footprint>, { services: unknown }>;
+  const gateway = fp.services['gateway'];
+  if (!gateway) throw new Error('fixture has a gateway');
+  fp.services['gateway'] = patch(gateway);
+  return r;
 }
